@@ -1,0 +1,100 @@
+"""Every task of the project. ``nox`` runs the full check; ``nox -l`` lists the sessions."""
+
+from __future__ import annotations
+
+import glob
+import os
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["lint", "tests", "coverage", "docs"]
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+
+ROOT = Path(__file__).parent
+DATABASES = ["sqlite", "postgres"]
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff (with the bandit rules) and ruff's formatter in check mode."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+@nox.parametrize("db", DATABASES)
+def tests(session: nox.Session, db: str) -> None:
+    """Every snippet, page example, notebook and unit test on one database, under coverage."""
+    session.install("-e", ".[test,docs]")
+    for stale in glob.glob(f".coverage.{db}*"):
+        os.remove(stale)
+    session.run(
+        "coverage",
+        "run",
+        "-m",
+        "pytest",
+        f"--db={db}",
+        *session.posargs,
+        env={"COVERAGE_FILE": f".coverage.{db}"},
+    )
+
+
+@nox.session
+def coverage(session: nox.Session) -> None:
+    """Combine both databases' coverage and hold it at 100% of src/coursecode and snippets/."""
+    session.install("coverage[toml]>=7.10")
+    session.run("coverage", "combine", "--keep", *glob.glob(".coverage.*"))
+    session.run("coverage", "report")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site strictly: any warning (a broken link, a missing snippet region) fails."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", "--strict")
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Build and serve the site with live reload at http://127.0.0.1:8000."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Measure every demo on both databases; rewrite docs/data/bench.json and the plots.
+
+    ``nox -s bench -- m01_concurrency`` measures one module (other figures are kept).
+    """
+    session.install("-e", ".[bench]")
+    session.run("coursecode", "bench", *session.posargs)
+
+
+@nox.session
+def update_examples(session: nox.Session) -> None:
+    """Rewrite #> output comments and captured per-database output from real runs."""
+    session.install("-e", ".[test,docs]")
+    for db in DATABASES:
+        session.run("pytest", f"--db={db}", "--update-examples", "tests/snippets", "tests/docs")
+
+
+@nox.session(requires=["lint", "tests(db='sqlite')", "tests(db='postgres')", "coverage", "docs"])
+def publish(session: nox.Session) -> None:
+    """Deploy the checked site as a version with mike: ``nox -s publish -- 0.1 [--push]``.
+
+    Writes to the local gh-pages branch; pushes only when --push is given.
+    """
+    args = list(session.posargs)
+    push = "--push" in args
+    versions = [a for a in args if a != "--push"]
+    if len(versions) != 1:
+        session.error("usage: nox -s publish -- VERSION [--push]")
+    version = versions[0]
+    session.install("-e", ".[docs]")
+    extra = ["--push"] if push else []
+    session.run("mike", "deploy", "--update-aliases", version, "latest", *extra)
+    session.run("mike", "set-default", "latest", *extra)

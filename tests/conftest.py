@@ -1,0 +1,94 @@
+"""Test-wide setup: which database this run targets, and a fresh database per test that needs one.
+
+``pytest --db sqlite`` (the default) runs every test; ``pytest --db postgres`` runs only the tests
+that touch a database, against ``COURSECODE_POSTGRES_URL`` or an embedded server started here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from coursecode.postgres import PostgresServer, PostgresUnavailable, provide
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKENDS = {"sqlite": "sqlite", "postgres": "postgresql"}
+
+_server: PostgresServer | None = None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=sorted(BACKENDS),
+        default="sqlite",
+        help="database for database tests (postgres: COURSECODE_POSTGRES_URL or embedded)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _server
+    config.addinivalue_line("markers", "databases: a test that talks to the selected database")
+    if config.getoption("--db") == "postgres" and _server is None:
+        try:
+            _server = provide()
+        except PostgresUnavailable as exc:
+            raise pytest.UsageError(str(exc)) from None
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _server
+    if _server is not None:
+        _server.stop()
+        _server = None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if _server is not None:
+        return f"coursecode database: {_server.describe()}"
+    return "coursecode database: SQLite (in-memory, one per snippet run)"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _server is not None:
+        terminalreporter.write_line(f"coursecode: PostgreSQL tests ran on {_server.describe()}")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The postgres run repeats only what depends on the database; the rest ran under sqlite.
+    if config.getoption("--db") != "postgres":
+        return
+    keep = [item for item in items if item.get_closest_marker("databases")]
+    dropped = [item for item in items if not item.get_closest_marker("databases")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    """``'sqlite'`` or ``'postgresql'``: the backend this run targets."""
+    return BACKENDS[request.config.getoption("--db")]
+
+
+@pytest.fixture(scope="session")
+def postgres_server(backend: str) -> PostgresServer:
+    if _server is None:
+        pytest.skip("PostgreSQL tests run with --db postgres")
+    return _server
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """A fresh database for one test: None means the default in-memory SQLite."""
+    if backend == "sqlite":
+        yield None
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = server.create_database("test")
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        server.drop_database(url)
