@@ -31,6 +31,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     global _server
     config.addinivalue_line("markers", "databases: a test that talks to the selected database")
+    config.addinivalue_line("markers", "postgres: a test of PostgreSQL itself (postgres run only)")
     if config.getoption("--db") == "postgres" and _server is None:
         try:
             _server = provide()
@@ -58,10 +59,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # The postgres run repeats only what depends on the database; the rest ran under sqlite.
-    if config.getoption("--db") != "postgres":
-        return
-    keep = [item for item in items if item.get_closest_marker("databases")]
-    dropped = [item for item in items if not item.get_closest_marker("databases")]
+    # Tests of PostgreSQL itself (marker "postgres") run only in the postgres run.
+    on_postgres = config.getoption("--db") == "postgres"
+
+    def wanted(item: pytest.Item) -> bool:
+        if item.get_closest_marker("postgres"):
+            return on_postgres
+        return not on_postgres or item.get_closest_marker("databases") is not None
+
+    keep = [item for item in items if wanted(item)]
+    dropped = [item for item in items if not wanted(item)]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
     items[:] = keep
@@ -76,7 +83,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def postgres_server(backend: str) -> PostgresServer:
     if _server is None:
-        pytest.skip("PostgreSQL tests run with --db postgres")
+        pytest.skip("this test needs PostgreSQL: run it with --db postgres")
     return _server
 
 

@@ -42,7 +42,8 @@ def database_url(url: str | None = None) -> URL:
         parsed = parsed.set(drivername="postgresql+psycopg2")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise DatabaseConfigError(
-            f"unsupported database {parsed.get_backend_name()!r}: the course uses sqlite or postgresql"
+            f"unsupported database {parsed.get_backend_name()!r}: "
+            "the course uses sqlite or postgresql"
         )
     return parsed
 

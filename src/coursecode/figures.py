@@ -56,12 +56,15 @@ class Figures:
             raise MissingFigure(f"bench.json has no figures for {snippet!r}: run 'nox -s bench'")
         backend = db or ("any" if "any" in per_db else None)
         if backend is None:
-            raise MissingFigure(f"{snippet!r} is measured per database: pass db='sqlite' or db='postgresql'")
+            raise MissingFigure(
+                f"{snippet!r} is measured per database: pass db='sqlite' or db='postgresql'"
+            )
         try:
             return float(per_db[backend][key])
         except KeyError:
             raise MissingFigure(
-                f"bench.json has no figure {key!r} for {snippet!r} on {backend!r}: run 'nox -s bench'"
+                f"bench.json has no figure {key!r} for {snippet!r} on {backend!r}: "
+                "run 'nox -s bench'"
             ) from None
 
     def figure(self, snippet: str, key: str, db: str | None = None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,16 +128,32 @@ def _configured(raw: str) -> PostgresServer:
     return PostgresServer(url=url, origin=f"from {URL_VARIABLE}", version=version)
 
 
-def _embedded(data_dir: Path) -> PostgresServer:
+def _import_pgserver() -> Any:
     try:
-        import pgserver
+        with warnings.catch_warnings():
+            # platformdirs warns that XDG_RUNTIME_DIR is unset on servers; its fallback is fine.
+            warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+            import pgserver
     except ImportError:
         raise PostgresUnavailable(
             f"no PostgreSQL: set {URL_VARIABLE}=postgresql://USER@HOST:PORT/DB "
             "or install the embedded server with 'pip install pgserver'"
         ) from None
-    data_dir.mkdir(parents=True, exist_ok=True)
+    return pgserver
+
+
+def stop_embedded(data_dir: Path | None = None) -> None:
+    """Stop an embedded server left running by ``coursecode postgres``."""
+    pgserver = _import_pgserver()
+    handle = pgserver.get_server(data_dir or default_data_dir(), cleanup_mode="stop")
+    handle.cleanup_mode = "stop"  # a handle this process left running may still say None
+    handle.cleanup()
+
+
+def _embedded(data_dir: Path) -> PostgresServer:
+    pgserver = _import_pgserver()
     try:
+        data_dir.mkdir(parents=True, exist_ok=True)
         handle = pgserver.get_server(data_dir, cleanup_mode="stop")
     except Exception as exc:  # pgserver raises several types; all mean "could not start"
         raise PostgresUnavailable(
@@ -145,5 +162,8 @@ def _embedded(data_dir: Path) -> PostgresServer:
         ) from None
     url = database_url(handle.get_uri())
     return PostgresServer(
-        url=url, origin=f"embedded pgserver, data in {data_dir}", version=_version(url), _handle=handle
+        url=url,
+        origin=f"embedded pgserver, data in {data_dir}",
+        version=_version(url),
+        _handle=handle,
     )

@@ -1,7 +1,8 @@
 """The sample shop: customers, products, orders and order items, with realistic skew.
 
 :func:`generate` is deterministic (same scale and seed, same rows, on every machine) and
-:func:`load` puts the rows into SQLite (``executemany`` in one transaction) or PostgreSQL (``COPY``).
+:func:`load` puts the rows into SQLite (``executemany`` in one transaction) or PostgreSQL
+(``COPY``).
 The data is skewed the way real shops are: a few countries and a few customers place most orders,
 a few products sell most, and almost every order is already delivered.
 
@@ -83,7 +84,7 @@ class OrderItem(Base):
 
 
 SCALES: dict[str, int] = {"tiny": 100, "small": 1_000, "medium": 10_000, "large": 100_000}
-"""Named scales: the number of customers. Orders are about 5 per customer, items about 3 per order."""
+"""Named scales: the number of customers (about 5 orders per customer, 3 items per order)."""
 
 COUNTRIES = ("GB", "US", "DE", "FR", "NL", "IE", "ES", "PL", "SE", "JP")
 COUNTRY_WEIGHTS = (40, 25, 10, 7, 5, 4, 3, 3, 2, 1)
@@ -135,7 +136,7 @@ def customers_for(scale: str | int) -> int:
 def generate(scale: str | int = "small", seed: int = 42) -> ShopData:
     """Build the rows for ``scale`` deterministically from ``seed``."""
     n_customers = customers_for(scale)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible sample data, not secrets
     n_products = max(20, n_customers // 10)
 
     customers = [
@@ -170,7 +171,9 @@ def generate(scale: str | int = "small", seed: int = 42) -> ShopData:
         created = START + timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
         orders.append((order_id, customer_id, rng.choices(STATUSES, STATUS_WEIGHTS)[0], created))
         for product_id in rng.choices(product_ids, product_weights, k=rng.randint(1, 5)):
-            items.append((len(items) + 1, order_id, product_id, rng.randint(1, 4), price[product_id]))
+            items.append(
+                (len(items) + 1, order_id, product_id, rng.randint(1, 4), price[product_id])
+            )
     return ShopData(customers, products, orders, items)
 
 
@@ -181,7 +184,10 @@ def create_schema(engine: Engine) -> None:
 
 
 def load(engine: Engine, scale: str | int = "small", seed: int = 42) -> ShopData:
-    """Create the schema, load :func:`generate`'s rows, refresh planner statistics, return the data."""
+    """Create the schema, load :func:`generate`'s rows, refresh planner statistics.
+
+    Returns the rows loaded, so callers can check results against them.
+    """
     data = generate(scale, seed)
     create_schema(engine)
     if engine.dialect.name == "postgresql":

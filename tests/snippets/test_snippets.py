@@ -101,7 +101,9 @@ def test_snippet(
     name = snippet.relative_to(SNIPPETS).with_suffix("")
     if meta.per_database_output:
         proc = _run([str(snippet)], database_url, meta.timeout)
-        _check_captured(OUTPUTS / f"{name}.{backend}.txt", proc.stdout, backend, database_url, update)
+        _check_captured(
+            OUTPUTS / f"{name}.{backend}.txt", proc.stdout, backend, database_url, update
+        )
         return
     result = tmp_path / "result.json"
     _run([str(PRINT_CHECK), str(snippet), str(result)], database_url, meta.timeout)

@@ -1,0 +1,41 @@
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+from coursecode import site_macros
+from coursecode.plots import plot_name, write_plots
+
+DATA = {
+    "results": {
+        "m01/cpu": {"any": {"sequential_s": 1.0, "processes_s": 0.55, "speedup_x": 1.8}},
+        "m09/q": {"sqlite": {"slow_s": 0.2}, "postgresql": {"slow_s": 0.1}},
+        "m09/counts": {"sqlite": {"queries_n": 2}},
+    }
+}
+
+
+def test_one_reproducible_svg_per_timed_snippet(tmp_path: Path) -> None:
+    written = write_plots(DATA, tmp_path)
+    assert [p.name for p in written] == ["m01__cpu.svg", "m09__q.svg"]
+    first = {p: p.read_bytes() for p in written}
+    write_plots(DATA, tmp_path)
+    assert {p: p.read_bytes() for p in written} == first
+    svg = first[tmp_path / "m09__q.svg"].decode()
+    assert "PostgreSQL" in svg and "SQLite" in svg
+    assert plot_name("a/b") == "a__b.svg"
+
+
+def test_macros_read_the_projects_bench_file(tmp_path: Path) -> None:
+    (tmp_path / "docs/data").mkdir(parents=True)
+    stamp = {"date": "d", "cpus": 2, "cpu_model": "c", "os": "o", "machine": "m", "python": "3"}
+    stamp |= {"python_implementation": "CPython", "sqlite": "3.40", "postgresql": None}
+    (tmp_path / "docs/data/bench.json").write_text(json.dumps({**DATA, "stamp": stamp}))
+    macros: dict[str, object] = {}
+    env = SimpleNamespace(
+        conf={"config_file_path": str(tmp_path / "mkdocs.yml")},
+        macro=lambda func, name: macros.__setitem__(name, func),
+    )
+    site_macros.define_env(env)
+    assert macros["figure"]("m01/cpu", "speedup_x") == "1.8×"
+    assert "| `queries_n` | 2 |" in macros["bench_table"]("m09/counts")
+    assert macros["bench_stamp"]().startswith("Measured on d")
