@@ -8,10 +8,10 @@ each on an empty database.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import platform
-import runpy
 import sqlite3
 import subprocess
 import sys
@@ -67,9 +67,10 @@ def measure_snippet(
 
 
 def _measure_here(path: Path, size: str) -> None:
-    # run_name is not __main__, so the snippet's own demo does not run, only measure().
-    namespace = runpy.run_path(str(path), run_name="coursecode_bench")
-    figures = namespace["measure"](size)
+    # Imported under its own name, not run as __main__: the demo does not run, and functions
+    # it hands to a process pool pickle by module name and can be imported by the workers.
+    sys.path.insert(0, str(path.resolve().parent))
+    figures = importlib.import_module(path.stem).measure(size)
     bad = {k: v for k, v in figures.items() if not isinstance(v, int | float)}
     if bad:
         raise MeasureError(f"{path}: measure() must return numbers, got {bad}")

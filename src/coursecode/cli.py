@@ -103,7 +103,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"coursecode: error: {exc}", file=sys.stderr)
         return 2
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -7,6 +7,7 @@ package ships, in a data folder of its own, and :meth:`PostgresServer.stop` stop
 
 from __future__ import annotations
 
+import getpass
 import os
 import tempfile
 import uuid
@@ -96,7 +97,7 @@ def default_data_dir() -> Path:
     configured = os.environ.get(DATA_VARIABLE)
     if configured:
         return Path(configured)
-    return Path(tempfile.gettempdir()) / f"coursecode-pgserver-{os.getuid()}"
+    return Path(tempfile.gettempdir()) / f"coursecode-pgserver-{getpass.getuser()}"
 
 
 def provide(data_dir: Path | None = None) -> PostgresServer:

@@ -15,7 +15,10 @@ INLINE = [ex for ex in find_examples(str(ROOT / "docs")) if "--8<--" not in ex.s
 
 
 @pytest.mark.parametrize("example", INLINE, ids=str)
-def test_inline_python_block(example: CodeExample, eval_example: EvalExample) -> None:
+def test_inline_python_block(
+    example: CodeExample, eval_example: EvalExample, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)  # pages show the default database
     eval_example.set_config(
         line_length=100, target_version="py310", ruff_select=["E", "F", "I", "UP"]
     )
