@@ -1,0 +1,38 @@
+"""gil_releasing.py: threads hashing large buffers scale; the same bytes in small pieces do not."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from coursecode.bench import measure_snippet
+from tests.conftest import ROOT
+from tests.snippets.m01_concurrency.timing import (
+    measure_until,
+    skip_if_no_spare_core,
+    skip_unless_two_cores,
+)
+
+SNIPPET = ROOT / "snippets/m01_concurrency/gil_releasing.py"
+
+
+@pytest.fixture(scope="module")
+def first() -> dict[str, float]:
+    """One measurement shared by this file's tests; a test re-measures only if it must."""
+    return measure_snippet(SNIPPET, size="test")
+
+
+def test_large_buffers_scale_with_threads(first: dict[str, float]) -> None:
+    skip_unless_two_cores()
+    figures = measure_until(SNIPPET, lambda f: f["large_threads_speedup_x"] > 1.3, first)
+    if figures["large_threads_speedup_x"] <= 1.3:
+        skip_if_no_spare_core(figures)
+    assert figures["large_threads_speedup_x"] > 1.3, figures
+
+
+def test_small_buffers_do_not_scale_under_the_gil(first: dict[str, float]) -> None:
+    if not getattr(sys, "_is_gil_enabled", lambda: True)():
+        pytest.skip("free-threaded interpreter without a GIL: small updates may scale here")
+    figures = measure_until(SNIPPET, lambda f: f["small_threads_speedup_x"] < 1.3, first)
+    assert figures["small_threads_speedup_x"] < 1.3, figures
