@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import sys
 from pathlib import Path
 
 import nox
@@ -82,11 +83,12 @@ def update_examples(session: nox.Session) -> None:
         session.run("pytest", f"--db={db}", "--update-examples", "tests/snippets", "tests/docs")
 
 
-@nox.session(requires=["lint", "tests(db='sqlite')", "tests(db='postgres')", "coverage", "docs"])
+@nox.session
 def publish(session: nox.Session) -> None:
     """Deploy the checked site as a version with mike: ``nox -s publish -- 0.1 [--push]``.
 
-    Writes to the local gh-pages branch; pushes only when --push is given.
+    Runs the full check first (lint, both test runs, coverage, the strict build) and deploys only
+    if it passes. Writes to the local gh-pages branch; pushes only when --push is given.
     """
     args = list(session.posargs)
     push = "--push" in args
@@ -94,6 +96,8 @@ def publish(session: nox.Session) -> None:
     if len(versions) != 1:
         session.error("usage: nox -s publish -- VERSION [--push]")
     version = versions[0]
+    # A nested run, not `requires=`: required sessions would receive this session's arguments.
+    session.run(sys.executable, "-m", "nox", "--sessions", *nox.options.sessions, external=True)
     session.install("-e", ".[docs]")
     extra = ["--push"] if push else []
     session.run("mike", "deploy", "--update-aliases", version, "latest", *extra)
