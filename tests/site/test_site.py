@@ -1,6 +1,6 @@
 """The built site in a real headless Chromium: offline, diagrams, tabs, copy, palette, search.
 
-The site is built once per session with ``mkdocs build --strict`` into ``<tmp>/0.1/`` next to a
+The site is built once per module with ``mkdocs build --strict`` into ``<tmp>/0.1/`` next to a
 ``versions.json``, which is how mike lays out a deployed version, and served from 127.0.0.1.
 Chromium is Debian's ``/usr/bin/chromium`` driven by Playwright (``playwright install`` is never
 needed). Without either, every test here is skipped with the reason.
@@ -110,7 +110,7 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         _unavailable(
@@ -127,7 +127,7 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     served = tmp_path_factory.mktemp("site")
     built = served / VERSION
