@@ -4,6 +4,7 @@
 * ``coursecode postgres`` starts the embedded PostgreSQL (or checks COURSECODE_POSTGRES_URL) and
   prints a URL to put in DATABASE_URL; ``coursecode postgres --stop`` stops it.
 * ``coursecode bench [PREFIX ...]`` measures the demos and rewrites the figures and plots.
+* ``coursecode plots`` redraws the plots from the figures already measured.
 
 Bad input gives one line on stderr and exit status 2, never a traceback.
 """
@@ -50,7 +51,7 @@ def _postgres(args: argparse.Namespace) -> None:
 
 
 def _bench(args: argparse.Namespace) -> None:
-    from coursecode import bench, plots, postgres
+    from coursecode import bench, postgres
 
     root = Path(args.root)
     snippets = root / "snippets"
@@ -64,6 +65,22 @@ def _bench(args: argparse.Namespace) -> None:
     finally:
         if server is not None:
             server.stop()
+    _write_plots(data, root)
+
+
+def _plots(args: argparse.Namespace) -> None:
+    import json
+
+    root = Path(args.root)
+    bench_file = root / "docs/data/bench.json"
+    if not bench_file.is_file():
+        raise CommandError(f"no {bench_file}: run 'coursecode bench' first")
+    _write_plots(json.loads(bench_file.read_text()), root)
+
+
+def _write_plots(data: dict, root: Path) -> None:
+    from coursecode import plots
+
     for path in plots.write_plots(data, root / "docs/data/plots"):
         print(f"wrote {path}")
 
@@ -92,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench_cmd.add_argument("--sqlite-only", action="store_true", help="keep the PostgreSQL figures")
     bench_cmd.add_argument("--root", default=".", help="project root (default: current folder)")
     bench_cmd.set_defaults(run=_bench)
+
+    plots_cmd = commands.add_parser("plots", help="redraw the plots from docs/data/bench.json")
+    plots_cmd.add_argument("--root", default=".", help="project root (default: current folder)")
+    plots_cmd.set_defaults(run=_plots)
     return parser
 
 

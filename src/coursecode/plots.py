@@ -33,8 +33,12 @@ def write_plots(data: dict[str, Any], out_dir: Path) -> list[Path]:
         if not keys:
             continue
         backends = list(per_db)
-        fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(keys) * len(backends)))
+        # At least 2.5 inches high, or a one-bar chart leaves no room for its title and axis.
+        fig, ax = plt.subplots(figsize=(7, max(2.5, 0.8 + 0.45 * len(keys) * len(backends))))
         height = 0.8 / len(backends)
+        shown = [per_db[b][k] for b in backends for k in keys if per_db[b].get(k, 0) > 0]
+        # Timings that span orders of magnitude vanish on a linear axis: use a log one.
+        log_scale = bool(shown) and max(shown) / min(shown) > 100
         for i, backend in enumerate(backends):
             values = [per_db[backend].get(k, 0.0) * 1e3 for k in keys]
             positions = [row + i * height for row in range(len(keys))]
@@ -43,7 +47,10 @@ def write_plots(data: dict[str, Any], out_dir: Path) -> list[Path]:
         ax.set_yticks([row + height * (len(backends) - 1) / 2 for row in range(len(keys))])
         ax.set_yticklabels([k.removesuffix("_s").replace("_", " ") for k in keys])
         ax.invert_yaxis()
-        ax.set_xlabel("milliseconds (fastest of several runs; shorter is better)")
+        if log_scale:
+            ax.set_xscale("log")
+        scale = ", log scale" if log_scale else ""
+        ax.set_xlabel(f"milliseconds (fastest of several runs{scale}; shorter is better)")
         ax.set_title(snippet)
         ax.margins(x=0.2)
         if len(backends) > 1:

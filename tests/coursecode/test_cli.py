@@ -26,6 +26,7 @@ def test_sample_data_loads_a_database(tmp_path: Path, capsys: pytest.CaptureFixt
         (["sample-data", "--scale", "huge"], "unknown scale 'huge'"),
         (["sample-data", "--url", "mysql://x/y"], "unsupported database 'mysql'"),
         (["bench", "--root", "/nonexistent"], "no snippets/ folder"),
+        (["plots", "--root", "/nonexistent"], "run 'coursecode bench' first"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
@@ -44,8 +45,12 @@ def test_bench_sqlite_only_writes_figures_and_plots(
     args = ["bench", "--root", str(tmp_path), "--size", "test", "--sqlite-only"]
     assert cli.main(args) == 0
     assert (tmp_path / "docs/data/bench.json").exists()
-    assert (tmp_path / "docs/data/plots/m99_demo__plain.svg").exists()
+    plot = tmp_path / "docs/data/plots/m99_demo__plain.svg"
+    assert plot.exists()
     assert "wrote" in capsys.readouterr().out
+    plot.unlink()
+    assert cli.main(["plots", "--root", str(tmp_path)]) == 0
+    assert plot.exists()
 
 
 @pytest.mark.postgres

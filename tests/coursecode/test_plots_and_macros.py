@@ -8,7 +8,7 @@ from coursecode.plots import plot_name, write_plots
 DATA = {
     "results": {
         "m01/cpu": {"any": {"sequential_s": 1.0, "processes_s": 0.55, "speedup_x": 1.8}},
-        "m09/q": {"sqlite": {"slow_s": 0.2}, "postgresql": {"slow_s": 0.1}},
+        "m09/q": {"sqlite": {"slow_s": 0.2}, "postgresql": {"slow_s": 0.1, "fast_s": 0.0001}},
         "m09/counts": {"sqlite": {"queries_n": 2}},
     }
 }
@@ -22,6 +22,8 @@ def test_one_reproducible_svg_per_timed_snippet(tmp_path: Path) -> None:
     assert {p: p.read_bytes() for p in written} == first
     svg = first[tmp_path / "m09__q.svg"].decode()
     assert "PostgreSQL" in svg and "SQLite" in svg
+    assert "log scale" in svg  # 0.1 ms next to 200 ms
+    assert "log scale" not in first[tmp_path / "m01__cpu.svg"].decode()
     assert plot_name("a/b") == "a__b.svg"
 
 

@@ -16,8 +16,9 @@ SNIPPET = ROOT / "snippets" / "m09_queries" / "rewrites.py"
 
 def test_every_rewrite_is_faster_and_eager_loading_cuts_queries(database_url: str | None) -> None:
     figures = measure_snippet(SNIPPET, size="test", database_url=database_url)
-    # Typically 10-60x: the slow side scans or ships every row, the fast side does not.
-    assert figures["sargable_speedup_x"] > 3
+    # At bench size 8-40x (docs/data/bench.json); at this small test size the fast query is
+    # mostly round trip, and the sargable rewrite was seen as low as 2.8x on PostgreSQL 18.
+    assert figures["sargable_speedup_x"] > 1.5
     assert figures["aggregate_speedup_x"] > 3
     # Typically 3-35x; the bound leaves room for a busy machine.
     assert figures["keyset_speedup_x"] > 1.5
