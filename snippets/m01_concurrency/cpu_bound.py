@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-from coursecode.measure import best_of
+from coursecode.measure import best_of_interleaved
 
 
 # --8<-- [start:workload]
@@ -71,10 +71,7 @@ def measure(size: str) -> dict[str, float]:
     }
     # Take turns and keep each variant's fastest run: a burst of background load then hits every
     # variant alike instead of skewing whichever happened to be running.
-    best = dict.fromkeys(runs, float("inf"))
-    for _ in range(3):
-        for name, run in runs.items():
-            best[name] = min(best[name], best_of(run, repeat=1))
+    best = best_of_interleaved(runs)
     return {
         "sequential_s": best["sequential"],
         "threads_s": best["threads"],

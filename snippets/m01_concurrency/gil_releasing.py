@@ -11,7 +11,7 @@ import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 
-from coursecode.measure import best_of
+from coursecode.measure import best_of_interleaved
 
 LARGE = 1024 * 1024  # 1 MiB per update() call: the GIL is released for each
 SMALL = 1024  # 1 KiB per call: below the threshold, the GIL stays held
@@ -48,11 +48,13 @@ BATCH_BYTES = {"test": 192 * LARGE, "bench": 1024 * LARGE}
 
 def fastest(batches: list[list[bytes]], workers: int) -> tuple[float, float]:
     """Fastest sequential and threaded runs, taking turns (see cpu_bound.py for why)."""
-    sequential = threads = float("inf")
-    for _ in range(3):
-        sequential = min(sequential, best_of(lambda: digest_sequential(batches), repeat=1))
-        threads = min(threads, best_of(lambda: digest_threads(batches, workers), repeat=1))
-    return sequential, threads
+    best = best_of_interleaved(
+        {
+            "sequential": lambda: digest_sequential(batches),
+            "threads": lambda: digest_threads(batches, workers),
+        }
+    )
+    return best["sequential"], best["threads"]
 
 
 def measure(size: str) -> dict[str, float]:

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from coursecode.measure import best_of
+from coursecode.measure import best_of_interleaved
 
 
 class SlowServer(ThreadingHTTPServer):
@@ -97,10 +97,13 @@ def measure(size: str) -> dict[str, float]:
     paths = [f"/item/{i}" for i in range(requests)]
     with slow_server(delay) as port:
         # Alternate the two and keep each one's fastest run (see cpu_bound.py for why).
-        sequential = threads = float("inf")
-        for _ in range(3):
-            sequential = min(sequential, best_of(lambda: fetch_sequential(port, paths), repeat=1))
-            threads = min(threads, best_of(lambda: fetch_threads(port, paths, workers), repeat=1))
+        best = best_of_interleaved(
+            {
+                "sequential": lambda: fetch_sequential(port, paths),
+                "threads": lambda: fetch_threads(port, paths, workers),
+            }
+        )
+    sequential, threads = best["sequential"], best["threads"]
     return {
         "sequential_s": sequential,
         "threads_s": threads,

@@ -1,6 +1,7 @@
 """Measuring helpers shared by snippets, benchmarks and tests.
 
 * :func:`best_of` times a callable the way ``timeit`` recommends: several runs, keep the fastest.
+  :func:`best_of_interleaved` does the same for several variants, taking turns between them.
 * :class:`QueryLog` listens to a SQLAlchemy engine and records every statement it sends, with its
   duration, so a page can show (and a test can count) the SQL an ORM call emits.
 """
@@ -8,7 +9,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,21 @@ def best_of(func: Callable[[], object], repeat: int = 3) -> float:
         func()
         timings.append(time.perf_counter() - start)
     return min(timings)
+
+
+def best_of_interleaved(
+    runs: Mapping[str, Callable[[], object]], rounds: int = 3
+) -> dict[str, float]:
+    """Fastest wall-clock time of each run, in seconds, timing them in turns for ``rounds`` rounds.
+
+    Taking turns means a burst of background load hits every variant alike, instead of skewing
+    whichever one happened to be running when it came.
+    """
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(rounds):
+        for name, run in runs.items():
+            best[name] = min(best[name], best_of(run, repeat=1))
+    return best
 
 
 @dataclass

@@ -4,12 +4,25 @@ import pytest
 from sqlalchemy import text
 
 from coursecode.db import get_engine
-from coursecode.measure import best_of, count_queries
+from coursecode.measure import best_of, best_of_interleaved, count_queries
 
 
 def test_best_of_keeps_the_fastest_run() -> None:
     delays = iter([0.05, 0.0, 0.05])
     assert best_of(lambda: time.sleep(next(delays)), repeat=3) < 0.04
+
+
+def test_interleaved_runs_take_turns_and_keep_each_fastest() -> None:
+    order: list[str] = []
+    delays = {"slow": iter([0.03, 0.02, 0.03]), "fast": iter([0.0, 0.01, 0.0])}
+
+    def run(name: str) -> None:
+        order.append(name)
+        time.sleep(next(delays[name]))
+
+    best = best_of_interleaved({"slow": lambda: run("slow"), "fast": lambda: run("fast")})
+    assert order == ["slow", "fast"] * 3
+    assert best["fast"] < 0.01 < 0.02 <= best["slow"] < 0.03
 
 
 def test_best_of_needs_a_run() -> None:

@@ -7,7 +7,6 @@ import sys
 
 import pytest
 
-from coursecode.bench import measure_snippet
 from tests.conftest import ROOT
 from tests.snippets.m01_concurrency.timing import (
     measure_until,
@@ -16,12 +15,6 @@ from tests.snippets.m01_concurrency.timing import (
 )
 
 SNIPPET = ROOT / "snippets/m01_concurrency/cpu_bound.py"
-
-
-@pytest.fixture(scope="module")
-def first() -> dict[str, float]:
-    """One measurement shared by this file's tests; a test re-measures only if it must."""
-    return measure_snippet(SNIPPET, size="test")
 
 
 def test_figures_are_complete_and_positive(first: dict[str, float]) -> None:

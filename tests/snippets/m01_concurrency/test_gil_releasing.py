@@ -6,7 +6,6 @@ import sys
 
 import pytest
 
-from coursecode.bench import measure_snippet
 from tests.conftest import ROOT
 from tests.snippets.m01_concurrency.timing import (
     measure_until,
@@ -15,12 +14,6 @@ from tests.snippets.m01_concurrency.timing import (
 )
 
 SNIPPET = ROOT / "snippets/m01_concurrency/gil_releasing.py"
-
-
-@pytest.fixture(scope="module")
-def first() -> dict[str, float]:
-    """One measurement shared by this file's tests; a test re-measures only if it must."""
-    return measure_snippet(SNIPPET, size="test")
 
 
 def test_large_buffers_scale_with_threads(first: dict[str, float]) -> None:

@@ -6,17 +6,10 @@ import runpy
 
 import pytest
 
-from coursecode.bench import measure_snippet
 from tests.conftest import ROOT
 from tests.snippets.m01_concurrency.timing import measure_until
 
 SNIPPET = ROOT / "snippets/m01_concurrency/io_bound.py"
-
-
-@pytest.fixture(scope="module")
-def first() -> dict[str, float]:
-    """One measurement shared by this file's tests; a test re-measures only if it must."""
-    return measure_snippet(SNIPPET, size="test")
 
 
 def test_threads_overlap_waits(first: dict[str, float]) -> None:
