@@ -12,11 +12,14 @@ from pathlib import Path
 import pytest
 
 from coursecode.postgres import PostgresServer, PostgresUnavailable, provide
+from coursecode.redis_server import RedisServer, RedisUnavailable
+from coursecode.redis_server import provide as provide_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = {"sqlite": "sqlite", "postgres": "postgresql"}
 
 _server: PostgresServer | None = None
+_redis: RedisServer | None = None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -25,6 +28,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=sorted(BACKENDS),
         default="sqlite",
         help="database for database tests (postgres: COURSECODE_POSTGRES_URL or embedded)",
+    )
+    parser.addoption(
+        "--version-dependent",
+        action="store_true",
+        help="run only the snippets whose output depends on the Python version (# test: pythons)",
     )
 
 
@@ -40,10 +48,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    global _server
+    global _server, _redis
     if _server is not None:
         _server.stop()
         _server = None
+    if _redis is not None:
+        _redis.stop()
+        _redis = None
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -55,6 +66,8 @@ def pytest_report_header(config: pytest.Config) -> str:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if _server is not None:
         terminalreporter.write_line(f"coursecode: PostgreSQL tests ran on {_server.describe()}")
+    if _redis is not None:
+        terminalreporter.write_line(f"coursecode: Redis tests ran on {_redis.describe()}")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -99,3 +112,15 @@ def database_url(backend: str, request: pytest.FixtureRequest) -> Iterator[str |
         yield url.render_as_string(hide_password=False)
     finally:
         server.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> RedisServer:
+    """``COURSECODE_REDIS_URL``'s server, or an embedded Valkey started once for the run."""
+    global _redis
+    if _redis is None:
+        try:
+            _redis = provide_redis()
+        except RedisUnavailable as exc:
+            pytest.fail(str(exc), pytrace=False)
+    return _redis

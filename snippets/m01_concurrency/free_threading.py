@@ -1,3 +1,4 @@
+# test: pythons
 """Is this interpreter running with a GIL? Ask it instead of assuming.
 
 Free-threaded CPython (PEP 703) is a separate build, ``python3.13t`` / ``python3.14t``. It can

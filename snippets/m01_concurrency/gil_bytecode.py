@@ -1,3 +1,4 @@
+# test: pythons
 """Why ``counter += 1`` is not atomic: it is a read, an add and a write, and a thread switch can
 fall between any two of them. The GIL protects the interpreter's own state, not your invariants.
 """

@@ -1,8 +1,8 @@
 """Read measured figures from ``docs/data/bench.json`` and format them for pages.
 
-A key's suffix says what it is: ``_s`` seconds, ``_x`` a ratio, ``_n`` a count, ``_mib``
-mebibytes, ``_pct`` a percentage. Asking for a figure the file lacks raises :class:`MissingFigure`,
-which fails the strict site build.
+A key's suffix says what it is: ``_s`` seconds, ``_x`` a ratio, ``_n`` a count, ``_kib``
+kibibytes, ``_mib`` mebibytes, ``_pct`` a percentage. Asking for a figure the file lacks raises
+:class:`MissingFigure`, which fails the strict site build.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ def format_value(key: str, value: float) -> str:
         return f"{value:.1f}×"
     if key.endswith("_n"):
         return f"{round(value):,}"
+    if key.endswith("_kib"):
+        return f"{value:.1f} KiB"
     if key.endswith("_mib"):
         return f"{value:.1f} MiB"
     if key.endswith("_pct"):

@@ -1,11 +1,14 @@
 """SVG plots of the measured figures, generated from ``docs/data/bench.json``.
 
-One bar chart per measured snippet: its ``_s`` figures, one group of bars per database. The SVGs
-are reproducible (fixed hash salt, no date) so regenerating unchanged data changes no file.
+One bar chart per measured snippet: its ``_s`` figures, one group of bars per database. Snippets
+that record memory over time (``series()``, see :mod:`coursecode.bench`) also get a line chart
+drawn from ``docs/data/series/<slug>__<name>.json``. The SVGs are reproducible (fixed hash salt,
+no date) so regenerating unchanged data changes no file.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +20,12 @@ def plot_name(snippet: str) -> str:
     return snippet.replace("/", "__") + ".svg"
 
 
-def write_plots(data: dict[str, Any], out_dir: Path) -> list[Path]:
-    """Write one SVG per snippet that has timing (``_s``) figures; return the paths written."""
+def series_plot_name(series_file: Path) -> str:
+    """``'m07_memory_profiling__case_study__memory.svg'`` for ``.../m07_..._study.json``."""
+    return f"{series_file.stem}__memory.svg"
+
+
+def _pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -26,6 +33,13 @@ def write_plots(data: dict[str, Any], out_dir: Path) -> list[Path]:
 
     plt.rcParams["svg.hashsalt"] = "coursecode"
     plt.rcParams["svg.fonttype"] = "none"
+    return plt
+
+
+def write_plots(data: dict[str, Any], out_dir: Path, series_dir: Path | None = None) -> list[Path]:
+    """Write one SVG per snippet that has timing (``_s``) figures, and one per series file in
+    ``series_dir`` (default: ``series/`` next to ``out_dir``); return the paths written."""
+    plt = _pyplot()
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for snippet, per_db in sorted(data["results"].items()):
@@ -60,4 +74,39 @@ def write_plots(data: dict[str, Any], out_dir: Path) -> list[Path]:
         fig.savefig(path, format="svg", metadata={"Date": None})
         plt.close(fig)
         written.append(path)
+    series_dir = series_dir if series_dir is not None else out_dir.parent / "series"
+    for series_file in sorted(series_dir.glob("*.json")):
+        written.append(_write_series_plot(plt, series_file, out_dir))
     return written
+
+
+def _write_series_plot(plt: Any, series_file: Path, out_dir: Path) -> Path:
+    """Memory over time: one line per name, its peak marked and labelled."""
+    lines: dict[str, list[list[float]]] = json.loads(series_file.read_text())
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    for name, points in lines.items():
+        xs = [x for x, _ in points]
+        ys = [y for _, y in points]
+        (line,) = ax.plot(xs, ys, label=name, linewidth=1.6)
+        if points:
+            peak = max(range(len(ys)), key=ys.__getitem__)
+            ax.plot([xs[peak]], [ys[peak]], "o", color=line.get_color())
+            ax.annotate(
+                f"peak {ys[peak]:.0f} MiB",
+                (xs[peak], ys[peak]),
+                textcoords="offset points",
+                xytext=(-6, 6),
+                ha="right",
+                fontsize=8,
+            )
+    ax.set_xlabel("seconds since start")
+    ax.set_ylabel("MiB")
+    ax.set_ylim(bottom=0)
+    ax.set_title(series_file.stem.replace("__", "/", 1) + ": memory over time")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    path = out_dir / series_plot_name(series_file)
+    fig.savefig(path, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    return path

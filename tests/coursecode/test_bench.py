@@ -1,4 +1,5 @@
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -43,23 +44,37 @@ def test_measure_snippet_runs_measure_in_a_fresh_interpreter(tmp_path: Path) -> 
     }
 
 
+BAD_SERIES = "series\\(\\) must return"
+
+
 @pytest.mark.parametrize(
-    ("source", "message"),
+    ("run", "source", "message"),
     [
-        ("def measure(size):\n    raise RuntimeError('boom')\n", "boom"),
-        ("def measure(size):\n    return {'a': 'text'}\n", "must return numbers"),
+        (bench.measure_snippet, "def measure(size):\n    raise RuntimeError('boom')\n", "boom"),
+        (
+            bench.measure_snippet,
+            "def measure(size):\n    return {'a': 'text'}\n",
+            "must return numbers",
+        ),
+        (bench.measure_series, "def series(size):\n    raise RuntimeError('no luck')\n", "no luck"),
+        (bench.measure_series, "def series(size):\n    return {'a': [(1, 'x')]}\n", BAD_SERIES),
+        (bench.measure_series, "def series(size):\n    return [(1, 2)]\n", BAD_SERIES),
+        (bench.measure_series, "def series(size):\n    return {'a': [(1, 2, 3)]}\n", BAD_SERIES),
     ],
 )
-def test_a_failing_measure_is_reported(tmp_path: Path, source: str, message: str) -> None:
+def test_a_failing_measure_is_reported(
+    tmp_path: Path, run: Callable[[Path], object], source: str, message: str
+) -> None:
     path = tmp_path / "bad.py"
     path.write_text(source)
     with pytest.raises(bench.MeasureError, match=message):
-        bench.measure_snippet(path)
+        run(path)
 
 
-def test_sizes_are_checked() -> None:
+@pytest.mark.parametrize("run", [bench.measure_snippet, bench.measure_series])
+def test_sizes_are_checked(run: Callable[[Path, str], object]) -> None:
     with pytest.raises(ValueError, match="size must be one of"):
-        bench.measure_snippet(Path("x.py"), "huge")
+        run(Path("x.py"), "huge")
 
 
 def test_module_entry_point_needs_a_file() -> None:
@@ -105,3 +120,50 @@ def test_cpu_model_falls_back_without_a_model_name(
         fake.write_text(cpuinfo)
     monkeypatch.setattr(bench, "Path", lambda _: fake)
     assert bench._cpu_model()
+
+
+EXTRAS = """from pathlib import Path
+
+
+def measure(size: str) -> dict[str, float]:
+    return {"peak_mib": 2.0}
+
+
+def series(size: str) -> dict[str, list[tuple[float, float]]]:
+    return {"leaky": [(0, 1.0), (0.5, 3.0)], "fixed": [(0.0, 1), (0.5, 1.5)]}
+
+
+def images(out_dir: Path, prefix: str) -> list[Path]:
+    path = out_dir / f"{prefix}__graph.svg"
+    path.write_text("<svg/>")
+    return [path]
+"""
+
+
+def test_run_all_stores_series_and_images_next_to_the_figures(tmp_path: Path) -> None:
+    (tmp_path / "snippets/m99_mem").mkdir(parents=True)
+    (tmp_path / "snippets/m99_mem/extras.py").write_text(EXTRAS)
+    output = tmp_path / "docs/data/bench.json"
+    data = bench.run_all(tmp_path / "snippets", output, None, size="test")
+    assert data["results"]["m99_mem/extras"] == {"any": {"peak_mib": 2.0}}
+    series = json.loads((tmp_path / "docs/data/series/m99_mem__extras.json").read_text())
+    assert series == {"fixed": [[0.0, 1.0], [0.5, 1.5]], "leaky": [[0.0, 1.0], [0.5, 3.0]]}
+    assert (tmp_path / "docs/data/plots/m99_mem__extras__graph.svg").read_text() == "<svg/>"
+    assert bench.series_name("m99_mem/extras") == "m99_mem__extras"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Outside the folder, with the wrong prefix, or not written at all.
+        "def images(out_dir, prefix):\n    return [out_dir.parent / (prefix + '.svg')]\n",
+        "def images(out_dir, prefix):\n    (out_dir / 'x.svg').write_text('')\n"
+        "    return [out_dir / 'x.svg']\n",
+        "def images(out_dir, prefix):\n    return [out_dir / (prefix + '.svg')]\n",
+    ],
+)
+def test_images_must_land_in_the_folder_under_the_prefix(tmp_path: Path, body: str) -> None:
+    path = tmp_path / "bad_images.py"
+    path.write_text(body)
+    with pytest.raises(bench.MeasureError, match="images\\(\\) must write files"):
+        bench.draw_images(path, tmp_path / "plots", "m99__bad")

@@ -3,7 +3,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from coursecode import site_macros
-from coursecode.plots import plot_name, write_plots
+from coursecode.plots import plot_name, series_plot_name, write_plots
 
 DATA = {
     "results": {
@@ -41,3 +41,23 @@ def test_macros_read_the_projects_bench_file(tmp_path: Path) -> None:
     assert macros["figure"]("m01/cpu", "speedup_x") == "1.8×"
     assert "| `queries_n` | 2 |" in macros["bench_table"]("m09/counts")
     assert macros["bench_stamp"]().startswith("Measured on d")
+
+
+def test_series_become_reproducible_line_charts(tmp_path: Path) -> None:
+    series_dir = tmp_path / "series"
+    series_dir.mkdir()
+    lines = {"leaky": [[0.0, 20.0], [1.0, 80.0], [2.0, 140.0]], "fixed": [[0.0, 20.0], [2.0, 24.0]]}
+    (series_dir / "m99__leak.json").write_text(json.dumps(lines))
+    (series_dir / "m99__empty.json").write_text(json.dumps({"nothing": []}))
+    out = tmp_path / "plots"
+    written = write_plots({"results": {}}, out, series_dir)
+    assert [p.name for p in written] == ["m99__empty__memory.svg", "m99__leak__memory.svg"]
+    first = {p: p.read_bytes() for p in written}
+    # Default series folder: series/ next to the plots folder.
+    assert write_plots({"results": {}}, out) == written
+    assert {p: p.read_bytes() for p in written} == first
+    svg = first[out / "m99__leak__memory.svg"].decode()
+    assert "m99/leak: memory over time" in svg
+    assert "peak 140 MiB" in svg and "peak 24 MiB" in svg
+    assert "leaky" in svg and "fixed" in svg
+    assert series_plot_name(Path("a/m99__leak.json")) == "m99__leak__memory.svg"

@@ -40,6 +40,24 @@ def test_every_captured_output_appears_on_a_page() -> None:
     assert not missing, f"captured output shown on no page: {sorted(missing)}"
 
 
+def test_every_version_dependent_output_is_captured_on_each_python() -> None:
+    from coursecode.snippet_meta import SUPPORTED_PYTHONS, read_meta
+
+    snippets = ROOT / "snippets"
+    missing = [
+        f"{name}.py{version}.txt"
+        for path in sorted(snippets.rglob("*.py"))
+        if read_meta(path).per_python_output
+        for name in [path.relative_to(snippets).with_suffix("").as_posix()]
+        for version in SUPPORTED_PYTHONS
+        if not (DOCS / "outputs" / f"{name}.py{version}.txt").exists()
+    ]
+    assert not missing, (
+        f"no captured output for {missing}: run 'nox -s pythons -- --update-examples' "
+        "and 'nox -s update_examples'"
+    )
+
+
 def test_every_figure_a_page_asks_for_is_measured() -> None:
     figures = Figures.load(DOCS / "data" / "bench.json")
     text = _all_text()

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from coursecode.db import URL_VARIABLE, get_engine, server_version
-from coursecode.snippet_meta import read_meta
+from coursecode.redis_server import URL_VARIABLE as REDIS_URL_VARIABLE
+from coursecode.snippet_meta import SUPPORTED_PYTHONS, read_meta
 from tests.conftest import ROOT
 
 SNIPPETS = ROOT / "snippets"
@@ -48,9 +49,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "snippet" not in metafunc.fixturenames:
         return
     db = {"sqlite": "sqlite", "postgres": "postgresql"}[metafunc.config.getoption("--db")]
+    version_dependent_only = metafunc.config.getoption("--version-dependent")
     params = []
     for path in sorted(SNIPPETS.rglob("*.py")):
         meta = read_meta(path)
+        if version_dependent_only and not meta.pythons:
+            continue
         name = path.relative_to(SNIPPETS).with_suffix("").as_posix()
         if meta.databases:
             params.append(pytest.param(path, id=f"{name}-{db}", marks=pytest.mark.databases))
@@ -59,23 +63,27 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("snippet", params)
 
 
-def _env(database_url: str | None) -> dict[str, str]:
+def _env(database_url: str | None, redis_url: str | None) -> dict[str, str]:
     env = dict(os.environ)
     env.pop(URL_VARIABLE, None)
     if database_url:
         env[URL_VARIABLE] = database_url
+    if redis_url:
+        env[REDIS_URL_VARIABLE] = redis_url
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     return env
 
 
-def _run(args: list[str], database_url: str | None, timeout: float) -> subprocess.CompletedProcess:
+def _run(
+    args: list[str], database_url: str | None, redis_url: str | None, timeout: float
+) -> subprocess.CompletedProcess:
     try:
         proc = subprocess.run(
             [sys.executable, *args],
             capture_output=True,
             text=True,
             timeout=timeout,
-            env=_env(database_url),
+            env=_env(database_url, redis_url),
             cwd=ROOT,
             check=False,
         )
@@ -97,16 +105,21 @@ def test_snippet(
     snippet: Path, backend: str, database_url: str | None, request: pytest.FixtureRequest, tmp_path
 ) -> None:
     meta = read_meta(snippet)
+    redis_url = request.getfixturevalue("redis_server").url if meta.redis else None
     update = request.config.getoption("--update-examples")
     name = snippet.relative_to(SNIPPETS).with_suffix("")
     if meta.per_database_output:
-        proc = _run([str(snippet)], database_url, meta.timeout)
+        proc = _run([str(snippet)], database_url, redis_url, meta.timeout)
         _check_captured(
             OUTPUTS / f"{name}.{backend}.txt", proc.stdout, backend, database_url, update
         )
         return
+    if meta.per_python_output:
+        proc = _run([str(snippet)], database_url, redis_url, meta.timeout)
+        _check_per_python(OUTPUTS / f"{name}.py{PYTHON}.txt", proc.stdout, update)
+        return
     result = tmp_path / "result.json"
-    _run([str(PRINT_CHECK), str(snippet), str(result)], database_url, meta.timeout)
+    _run([str(PRINT_CHECK), str(snippet), str(result)], database_url, redis_url, meta.timeout)
     updated = json.loads(result.read_text())["updated"]
     if updated is None:
         return
@@ -118,6 +131,37 @@ def test_snippet(
         + _diff(snippet.read_text(), updated, str(name)),
         pytrace=False,
     )
+
+
+PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def _check_per_python(expected: Path, actual: str, update: bool) -> None:
+    if PYTHON not in SUPPORTED_PYTHONS:
+        pytest.skip(
+            f"output is captured on Python {', '.join(SUPPORTED_PYTHONS)}; this is {PYTHON}"
+        )
+    if update:
+        expected.parent.mkdir(parents=True, exist_ok=True)
+        expected.write_text(actual)
+        return
+    _compare(
+        expected,
+        actual,
+        f"'nox -s update_examples' on Python {PYTHON} "
+        "('nox -s pythons -- --update-examples' for the other Pythons)",
+    )
+
+
+def _compare(expected: Path, actual: str, how_to_update: str) -> None:
+    if not expected.exists():
+        pytest.fail(f"{expected} is missing: run {how_to_update}", pytrace=False)
+    if mask(expected.read_text()) != mask(actual):
+        pytest.fail(
+            f"{expected} is stale (run {how_to_update}):\n"
+            + _diff(expected.read_text(), actual, expected.name),
+            pytrace=False,
+        )
 
 
 def _release(backend: str, version: str) -> tuple[str, ...]:
@@ -144,9 +188,4 @@ def _check_captured(
             f"{expected.name} was captured on {backend} {captured}; this server is {version}, "
             "whose plans may legitimately differ"
         )
-    if mask(expected.read_text()) != mask(actual):
-        pytest.fail(
-            f"{expected} is stale (run 'nox -s update_examples'):\n"
-            + _diff(expected.read_text(), actual, expected.name),
-            pytrace=False,
-        )
+    _compare(expected, actual, "'nox -s update_examples'")

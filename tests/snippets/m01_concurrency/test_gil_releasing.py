@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
-from tests.snippets.m01_concurrency.timing import (
+from tests.support.timing import (
     measure_until,
     skip_if_no_spare_core,
     skip_unless_two_cores,

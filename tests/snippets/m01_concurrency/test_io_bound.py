@@ -7,7 +7,7 @@ import runpy
 import pytest
 
 from tests.conftest import ROOT
-from tests.snippets.m01_concurrency.timing import measure_until
+from tests.support.timing import measure_until
 
 SNIPPET = ROOT / "snippets/m01_concurrency/io_bound.py"
 

@@ -1,4 +1,4 @@
-"""Timing checks for module 1's measured snippets that hold up on a shared, busy machine.
+"""Timing checks for measured snippets that hold up on a shared, busy machine.
 
 A real effect shows up in at least one of a few runs, so a check measures until it holds. If it
 never does, the machine may simply have no spare core at the moment (a neighbour's benchmark,
@@ -22,14 +22,18 @@ SPIN = 3_000_000
 
 
 def measure_until(
-    snippet: Path, holds: Callable[[dict[str, float]], bool], first: dict[str, float]
+    snippet: Path,
+    holds: Callable[[dict[str, float]], bool],
+    first: dict[str, float],
+    database_url: str | None = None,
 ) -> dict[str, float]:
-    """``first`` if it holds, else up to ATTEMPTS - 1 fresh measurements; the last if none holds."""
+    """``first`` if it holds, else up to ATTEMPTS - 1 fresh measurements (on ``database_url``,
+    for a database snippet); the last if none holds."""
     figures = first
     for _ in range(ATTEMPTS - 1):
         if holds(figures):
             break
-        figures = measure_snippet(snippet, size="test")
+        figures = measure_snippet(snippet, size="test", database_url=database_url)
     return figures
 
 

@@ -1,4 +1,4 @@
-"""Shared by Module 1's timing tests: one measurement per test file."""
+"""Shared by the measured snippets' tests: one measurement per test file."""
 
 from __future__ import annotations
 
