@@ -20,6 +20,8 @@ nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = "CI" in os.environ
 
 DATABASES = ["sqlite", "postgres"]
+# The interpreter nox runs on, which the tests sessions use too.
+RUNNING_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 # Material for MkDocs prints an end-of-life notice (May 2027, Zensical as successor) on every
 # build. It is not about this site; the project notes it once (README) instead of on every run.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -53,17 +55,21 @@ def tests(session: nox.Session, db: str) -> None:
 
 @nox.session(python=list(SUPPORTED_PYTHONS))
 def pythons(session: nox.Session) -> None:
-    """The version-dependent snippets (``# test: pythons``) on every supported Python.
+    """What depends on the Python version (``# test: pythons`` snippets, tests marked
+    ``pythons``) on every supported Python but the one the tests sessions use.
 
     ``nox -s pythons -- --update-examples`` recaptures their per-version output.
     """
+    update = "--update-examples" in session.posargs
+    if session.python == RUNNING_PYTHON and not update:
+        session.skip(f"the tests sessions run these on Python {RUNNING_PYTHON} already")
     session.install("-e", ".", "pytest>=8", "pytest-examples>=0.0.15")
     session.run(
         "pytest",
         "--version-dependent",
         "-p",
         "no:cacheprovider",
-        "tests/snippets/test_snippets.py",
+        "tests/snippets",
         *session.posargs,
     )
 

@@ -32,7 +32,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--version-dependent",
         action="store_true",
-        help="run only the snippets whose output depends on the Python version (# test: pythons)",
+        help="run only what depends on the Python version (# test: pythons, @pytest.mark.pythons)",
     )
 
 
@@ -40,6 +40,9 @@ def pytest_configure(config: pytest.Config) -> None:
     global _server
     config.addinivalue_line("markers", "databases: a test that talks to the selected database")
     config.addinivalue_line("markers", "postgres: a test of PostgreSQL itself (postgres run only)")
+    config.addinivalue_line(
+        "markers", "pythons: depends on the Python version (nox -s pythons runs it on each)"
+    )
     if config.getoption("--db") == "postgres" and _server is None:
         try:
             _server = provide()
@@ -75,7 +78,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # Tests of PostgreSQL itself (marker "postgres") run only in the postgres run.
     on_postgres = config.getoption("--db") == "postgres"
 
+    version_dependent_only = config.getoption("--version-dependent")
+
     def wanted(item: pytest.Item) -> bool:
+        if version_dependent_only and not item.get_closest_marker("pythons"):
+            return False
         if item.get_closest_marker("postgres"):
             return on_postgres
         return not on_postgres or item.get_closest_marker("databases") is not None

@@ -56,10 +56,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         if version_dependent_only and not meta.pythons:
             continue
         name = path.relative_to(SNIPPETS).with_suffix("").as_posix()
+        marks = [pytest.mark.pythons] if meta.pythons else []
         if meta.databases:
-            params.append(pytest.param(path, id=f"{name}-{db}", marks=pytest.mark.databases))
+            marks.append(pytest.mark.databases)
+            params.append(pytest.param(path, id=f"{name}-{db}", marks=marks))
         elif db == "sqlite":
-            params.append(pytest.param(path, id=name))
+            params.append(pytest.param(path, id=name, marks=marks))
     metafunc.parametrize("snippet", params)
 
 

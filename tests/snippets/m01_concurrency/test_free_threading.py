@@ -6,7 +6,12 @@ import runpy
 import sys
 import sysconfig
 
+import pytest
+
 from tests.conftest import ROOT
+
+# Branches on the Python version: `nox -s pythons` runs it on every supported Python.
+pytestmark = pytest.mark.pythons
 
 CHECKS = runpy.run_path(
     str(ROOT / "snippets/m01_concurrency/free_threading.py"), run_name="m01_free_threading"

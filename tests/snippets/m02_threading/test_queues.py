@@ -15,6 +15,9 @@ import pytest
 
 from tests.snippets.m02_threading import load
 
+# Branches on the Python version: `nox -s pythons` runs it on every supported Python.
+pytestmark = pytest.mark.pythons
+
 needs_shutdown = pytest.mark.skipif(
     sys.version_info < (3, 13), reason="Queue.shutdown() is new in Python 3.13"
 )

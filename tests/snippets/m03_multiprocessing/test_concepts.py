@@ -13,6 +13,9 @@ import pytest
 
 from coursecode.db import get_engine
 
+# Branches on the Python version: `nox -s pythons` runs it on every supported Python.
+pytestmark = pytest.mark.pythons
+
 Load = Callable[[str], ModuleType]
 
 

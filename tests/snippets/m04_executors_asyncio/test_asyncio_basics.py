@@ -11,6 +11,9 @@ import pytest
 from coursecode import loopback
 from tests.snippets.m04_executors_asyncio.snippet import load
 
+# Branches on the Python version: `nox -s pythons` runs it on every supported Python.
+pytestmark = pytest.mark.pythons
+
 coroutines = load("coroutines")
 structured = load("structured")
 timeouts = load("async_timeouts")

@@ -12,6 +12,9 @@ import pytest
 
 from tests.snippets.m04_executors_asyncio.snippet import load
 
+# Branches on the Python version: `nox -s pythons` runs it on every supported Python.
+pytestmark = pytest.mark.pythons
+
 api = load("futures_api")
 failures = load("futures_failures")
 setup = load("pool_setup")

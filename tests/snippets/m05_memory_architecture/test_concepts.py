@@ -16,6 +16,9 @@ import pytest
 
 from tests.conftest import ROOT
 
+# Branches on the Python version: `nox -s pythons` runs it on every supported Python.
+pytestmark = pytest.mark.pythons
+
 SNIPPETS = ROOT / "snippets/m05_memory_architecture"
 # size_classes.py and memory_not_returned.py import pymalloc_stats from their own folder.
 if str(SNIPPETS) not in sys.path:

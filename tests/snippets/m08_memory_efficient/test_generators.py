@@ -12,6 +12,9 @@ import pytest
 
 from tests.conftest import ROOT
 
+# Branches on the Python version: `nox -s pythons` runs it on every supported Python.
+pytestmark = pytest.mark.pythons
+
 SNIPPET = ROOT / "snippets/m08_memory_efficient/generators.py"
 GENERATORS = runpy.run_path(str(SNIPPET), run_name="m08_generators")
 

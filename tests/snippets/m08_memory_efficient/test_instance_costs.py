@@ -9,6 +9,9 @@ import pytest
 
 from tests.conftest import ROOT
 
+# Branches on the Python version: `nox -s pythons` runs it on every supported Python.
+pytestmark = pytest.mark.pythons
+
 SNIPPET = ROOT / "snippets/m08_memory_efficient/instance_costs.py"
 COSTS = runpy.run_path(str(SNIPPET), run_name="m08_instance_costs")
 
