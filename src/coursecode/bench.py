@@ -206,6 +206,11 @@ def run_all(
     images_dir = images_dir or output.parent / "plots"
     previous = json.loads(output.read_text()) if output.exists() else {}
     results: dict[str, dict[str, dict[str, float]]] = previous.get("results", {})
+    # The day each snippet was last measured: a partial run re-measures only some of them.
+    earlier = previous.get("stamp", {}).get("date")
+    measured: dict[str, str] = {k: earlier for k in results if earlier}
+    measured.update(previous.get("measured", {}))
+    today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     prefixes = tuple(only)
     for path in measurable(snippets_root):
         key = snippet_key(path, snippets_root)
@@ -231,11 +236,17 @@ def run_all(
             elif "postgresql" in results.get(key, {}):
                 per_db["postgresql"] = results[key]["postgresql"]
         results[key] = per_db
+        measured[key] = today
         _extras(path, key, size, series_dir, images_dir)
     stamp = machine_stamp(postgres.version if postgres is not None else None)
     if postgres is None and previous.get("stamp", {}).get("postgresql"):
         stamp["postgresql"] = previous["stamp"]["postgresql"]
-    data = {"stamp": stamp, "size": size, "results": dict(sorted(results.items()))}
+    data = {
+        "stamp": stamp,
+        "size": size,
+        "results": dict(sorted(results.items())),
+        "measured": {k: measured[k] for k in sorted(results) if k in measured},
+    }
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
     return data

@@ -91,8 +91,10 @@ class Figures:
     def stamp(self) -> str:
         s = self.data["stamp"]
         postgres = f", PostgreSQL {s['postgresql']}" if s.get("postgresql") else ""
+        days = sorted(set(self.data.get("measured", {}).values()) | {s["date"]})
+        when = f"on {days[0]}" if len(days) == 1 else f"between {days[0]} and {days[-1]}"
         return (
-            f"Measured on {s['date']} by `nox -s bench`: {s['cpus']} × {s['cpu_model']}, "
+            f"Measured {when} by `nox -s bench`: {s['cpus']} × {s['cpu_model']}, "
             f"{s['os']} ({s['machine']}), {s['python_implementation']} {s['python']}, "
             f"SQLite {s['sqlite']}{postgres}."
         )

@@ -102,6 +102,20 @@ def test_run_all_on_sqlite_keeps_earlier_postgresql_figures(tmp_path: Path) -> N
     assert json.loads(output.read_text()) == data
 
 
+def test_run_all_dates_each_snippet_it_measures(tmp_path: Path) -> None:
+    snippets = make_project(tmp_path)
+    output = tmp_path / "bench.json"
+    earlier = {
+        "stamp": {"date": "2026-01-02"},
+        "results": {"m98_old/kept": {"any": {"x_n": 1.0}}, "m99_demo/quick": {}},
+    }
+    output.write_text(json.dumps(earlier))
+    data = bench.run_all(snippets, output, None, only=["m99_demo/q"], size="test")
+    # Figures not measured again keep the day they were measured (the earlier run's date).
+    assert data["measured"]["m98_old/kept"] == "2026-01-02"
+    assert data["measured"]["m99_demo/quick"] == data["stamp"]["date"] != "2026-01-02"
+
+
 @pytest.mark.postgres
 def test_run_all_measures_both_databases(tmp_path: Path, postgres_server: PostgresServer) -> None:
     snippets = make_project(tmp_path)

@@ -73,3 +73,9 @@ def test_stamp_names_machine_and_versions() -> None:
     assert "PostgreSQL 16.2" in stamp
     no_pg = Figures({**DATA, "stamp": {**DATA["stamp"], "postgresql": None}}).stamp()
     assert "PostgreSQL" not in no_pg
+
+
+def test_stamp_gives_the_range_of_days_when_snippets_were_measured_apart() -> None:
+    assert "Measured on 2026-11-22 " in Figures(DATA).stamp()
+    dated = {**DATA, "measured": {"m09/q": "2026-11-22", "m01/a": "2026-12-04"}}
+    assert "Measured between 2026-11-22 and 2026-12-04 " in Figures(dated).stamp()

@@ -71,6 +71,7 @@ def _closed_port() -> int:
         ("postgresql://localhost/x", "must be a redis:// URL"),
         (f"redis://127.0.0.1:{_closed_port()}/0", "cannot connect to COURSECODE_REDIS_URL"),
     ],
+    ids=["not-redis", "closed-port"],  # fixed ids: the port differs between xdist workers
 )
 def test_bad_configuration_is_one_clear_line(
     url: str, message: str, monkeypatch: pytest.MonkeyPatch
