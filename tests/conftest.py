@@ -43,6 +43,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "pythons: depends on the Python version (nox -s pythons runs it on each)"
     )
+    config.addinivalue_line(
+        "markers", "serial: times threads or processes; needs idle cores (nox runs it alone)"
+    )
     if config.getoption("--db") == "postgres" and _server is None:
         try:
             _server = provide()

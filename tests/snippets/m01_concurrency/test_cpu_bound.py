@@ -14,6 +14,10 @@ from tests.support.timing import (
     skip_unless_two_cores,
 )
 
+# Threads, processes and event loops timed against each other: they need the cores to
+# themselves, so nox runs these after the rest, one at a time.
+pytestmark = pytest.mark.serial
+
 SNIPPET = ROOT / "snippets/m01_concurrency/cpu_bound.py"
 
 

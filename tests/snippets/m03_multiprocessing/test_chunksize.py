@@ -11,6 +11,10 @@ import pytest
 from tests.conftest import ROOT
 from tests.support.timing import measure_until
 
+# Threads, processes and event loops timed against each other: they need the cores to
+# themselves, so nox runs these after the rest, one at a time.
+pytestmark = pytest.mark.serial
+
 SNIPPET = ROOT / "snippets/m03_multiprocessing/chunksize.py"
 Load = Callable[[str], ModuleType]
 

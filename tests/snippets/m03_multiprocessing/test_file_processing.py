@@ -14,6 +14,10 @@ from coursecode.logfiles import write_logs
 from tests.conftest import ROOT
 from tests.snippets.m03_multiprocessing.speedup import assert_speedup
 
+# Threads, processes and event loops timed against each other: they need the cores to
+# themselves, so nox runs these after the rest, one at a time.
+pytestmark = pytest.mark.serial
+
 SNIPPET = ROOT / "snippets/m03_multiprocessing/file_processing.py"
 Load = Callable[[str], ModuleType]
 

@@ -3,8 +3,14 @@ costs far less than the list."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import ROOT
 from tests.support.timing import measure_until
+
+# Threads, processes and event loops timed against each other: they need the cores to
+# themselves, so nox runs these after the rest, one at a time.
+pytestmark = pytest.mark.serial
 
 SNIPPET = ROOT / "snippets/m03_multiprocessing/pickling.py"
 

@@ -3,8 +3,14 @@ reading it in shared memory."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import ROOT
 from tests.support.timing import measure_until
+
+# Threads, processes and event loops timed against each other: they need the cores to
+# themselves, so nox runs these after the rest, one at a time.
+pytestmark = pytest.mark.serial
 
 SNIPPET = ROOT / "snippets/m03_multiprocessing/sharing.py"
 WAYS = ("pipe", "queue", "value_array", "shared_memory", "manager")

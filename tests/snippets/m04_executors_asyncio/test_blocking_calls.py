@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import ROOT
 from tests.snippets.m04_executors_asyncio.snippet import load
 from tests.support.timing import ATTEMPTS, measure_until
+
+# Threads, processes and event loops timed against each other: they need the cores to
+# themselves, so nox runs these after the rest, one at a time.
+pytestmark = pytest.mark.serial
 
 SNIPPET = ROOT / "snippets/m04_executors_asyncio/blocking_calls.py"
 blocking = load("blocking_calls")

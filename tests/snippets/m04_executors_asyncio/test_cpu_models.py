@@ -9,6 +9,10 @@ import pytest
 from tests.conftest import ROOT
 from tests.support.timing import measure_until, skip_if_no_spare_core, skip_unless_two_cores
 
+# Threads, processes and event loops timed against each other: they need the cores to
+# themselves, so nox runs these after the rest, one at a time.
+pytestmark = pytest.mark.serial
+
 SNIPPET = ROOT / "snippets/m04_executors_asyncio/cpu_models.py"
 
 
