@@ -17,15 +17,16 @@ import pytest
 from tests.conftest import ROOT
 from tests.snippets.m03_multiprocessing.speedup import assert_speedup
 
+# Threads, processes and event loops timed against each other: they need the cores to
+# themselves, so nox runs these after the rest, one at a time.
+pytestmark = pytest.mark.serial
+
 SNIPPET = ROOT / "snippets/m03_multiprocessing/distributed_dask.py"
 START_TIMEOUT = 60
 WAIT_FOR_WORKERS = f"""
 import sys
 from dask.distributed import Client
 
-# Threads, processes and event loops timed against each other: they need the cores to
-# themselves, so nox runs these after the rest, one at a time.
-pytestmark = pytest.mark.serial
 with Client(sys.argv[1], timeout="{START_TIMEOUT}s") as client:
     client.wait_for_workers(2, timeout={START_TIMEOUT})
 """
