@@ -47,14 +47,14 @@ def tests(session: nox.Session, db: str) -> None:
     # A selection of tests (posargs) may hold no test of one of the two kinds: pytest's "no tests
     # ran" (5) is then fine. The full run always has both.
     codes = [0, 5] if session.posargs else [0]
-    # Everything but the timing of threads and processes, spread over the cores (a file per
-    # worker, so a file's shared measurement is made once)...
+    # Everything but the timing of threads and processes, spread over the cores (each test file
+    # on one worker, so a file's shared measurement is made once; see tests/conftest.py)...
     session.run(
         *pytest,
         "-m",
         "not serial",
         "--numprocesses=auto",
-        "--dist=loadfile",
+        "--dist=loadgroup",
         *session.posargs,
         env=env,
         success_codes=codes,

@@ -95,6 +95,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
     items[:] = keep
+    # Under pytest-xdist (--dist=loadgroup) a test file stays on one worker, so its module-scoped
+    # measurement is made once. The snippet runs are independent of each other and the largest
+    # share of the work: they are spread one by one.
+    if not config.pluginmanager.hasplugin("xdist"):
+        return  # `nox -s pythons` runs without it
+    for item in keep:
+        if item.path.name != "test_snippets.py":
+            item.add_marker(pytest.mark.xdist_group(item.path.relative_to(ROOT).as_posix()))
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import runpy
 import socket
+import socketserver
 import threading
 from collections.abc import Callable, Iterator
 
@@ -86,6 +87,25 @@ def test_a_failed_connection_becomes_an_outcome(report: Callable) -> None:
     outcomes = report(port, ["/a", "/b"], timeout=5.0)
     assert [outcome[:2] for outcome in outcomes] == [("/a", None), ("/b", None)]
     assert all(outcome[2] for outcome in outcomes), outcomes
+
+
+@pytest.mark.parametrize("answer", [b"not http at all", b"HTTP/1.1 two-hundred OK\r\n\r\nx"])
+def test_an_answer_that_is_not_http_becomes_an_outcome(report: Callable, answer: bytes) -> None:
+    class Garbled(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            self.request.recv(4096)
+            self.request.sendall(answer)
+
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Garbled) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            outcomes = report(server.server_address[1], ["/a", "/b"])
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
+    assert [outcome[:2] for outcome in outcomes] == [("/a", None), ("/b", None)]
+    assert all("not an HTTP answer" in outcome[2] for outcome in outcomes), outcomes
 
 
 def test_parse_runs_off_the_event_loop_thread(service: loopback.Endpoint, report: Callable) -> None:
